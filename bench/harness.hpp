@@ -1,0 +1,69 @@
+// What every workload shares: the strategy this binary was built with, a new mapped backing per iteration,
+// the clock, and the counters recorded around the timed loop. Workloads stay as plain as the loop they time.
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <sys/mman.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "anonmap/mapping.hpp"
+#include "anonmap/metrics.hpp"
+#include "anonmap/sigbus.hpp"
+#include "anonmap/strategy.hpp"
+
+namespace anonmap::bench {
+
+inline constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+
+// The strategy configured from the command line, set once by main() before any benchmark runs.
+const Strategy& strategy();
+void install_strategy(std::unique_ptr<Strategy> configured);
+
+std::size_t page_size();
+
+struct MappedBacking {
+  Backing backing;
+  Mapping view;
+};
+
+// A new backing of `bytes`, mapped MAP_SHARED read-write: the untimed setup of a first-touch iteration.
+// When it cannot be had (no space, EPERM, an unsupported flag), or when touching `touched_pages` of it could
+// eat into the target's safety margin, calls state.SkipWithError(why) and returns nothing.
+std::optional<MappedBacking> new_mapped_backing(benchmark::State& state, std::uint64_t bytes,
+                                                std::uint64_t touched_pages);
+
+// Real (wall-clock) time: the kernel may sleep on I/O or reclaim during a touch, and that is part of it.
+class Stopwatch {
+ public:
+  Stopwatch() noexcept : start_(std::chrono::steady_clock::now()) {}
+  double seconds() const noexcept {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Turns a SIGBUS during a touch into the benchmark's reported result.
+void skip_with_sigbus(benchmark::State& state, std::uintptr_t fault_address, const Mapping& view);
+
+// Sums what each iteration measured around its timed loop and publishes it as per-page counters.
+class TouchCounters {
+ public:
+  void add(const MemorySnapshot& before, const MemorySnapshot& after, double seconds, std::uint64_t pages);
+  // `with_bandwidth` adds GiB_per_s (mapping bytes over time), meaningful for dense touches only.
+  void publish(benchmark::State& state, bool with_bandwidth) const;
+
+ private:
+  std::uint64_t iterations_ = 0;
+  std::uint64_t pages_ = 0;
+  double seconds_ = 0;
+  double minor_faults_ = 0, major_faults_ = 0;
+  double file_allocated_ = 0, shmem_delta_ = 0, page_cache_delta_ = 0, rss_delta_ = 0;
+};
+
+}  // namespace anonmap::bench

@@ -1,0 +1,93 @@
+// anonmap-bench-<strategy>: the workloads under bench/, linked against one strategy library.
+// Our options come first and are removed from argv; the rest goes to Google Benchmark.
+#include <benchmark/benchmark.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "anonmap/error.hpp"
+#include "anonmap/strategy.hpp"
+#include "context.hpp"
+#include "harness.hpp"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+std::string program_name() { return "anonmap-bench-" + std::string(anonmap::Strategy::name()); }
+
+void describe_options(CLI::App& app, anonmap::BackingOptions& options, std::string& sizing, std::string& memfd_exec) {
+  const bool is_memfd = anonmap::Strategy::name() == "memfd";
+  if (!is_memfd) {
+    app.add_option("--dir", options.dir,
+                   anonmap::Strategy::name() == "tmpfs"
+                       ? "Directory on a tmpfs where the unlinked backing files are created (default /dev/shm)"
+                       : "Directory on a disk filesystem where the unlinked backing files are created (default: a "
+                         "scratch directory anonmap-scratch.<pid>.* made in $TMPDIR if that is on disk, else in "
+                         "the current directory, and removed at exit)");
+  }
+  app.add_option("--sizing", sizing,
+                 "How a new backing gets its size: ftruncate (sparse), grow_file (wineserver: pwrite one byte at "
+                 "the end, then ftruncate) or fallocate (posix_fallocate: allocate everything now)")
+      ->default_val("ftruncate");
+  if (is_memfd) {
+    app.add_option("--memfd-exec", memfd_exec,
+                   "memfd_create exec flag: none (the kernel default, see vm.memfd_noexec), exec (MFD_EXEC) or "
+                   "noexec-seal (MFD_NOEXEC_SEAL); the last two need Linux 6.3+")
+        ->default_val("none");
+    app.add_flag("--memfd-sealing", options.memfd_allow_sealing, "Pass MFD_ALLOW_SEALING");
+    app.add_flag("--memfd-hugetlb", options.memfd_hugetlb,
+                 "Pass MFD_HUGETLB: back with reserved huge pages (sizes must be multiples of the huge page size; "
+                 "use --sizing=fallocate)");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{program_name() + ": the anonmap-bench workloads on the " + std::string(anonmap::Strategy::name()) +
+               " strategy. Every other option is Google Benchmark's (listed below), e.g. --benchmark_filter=REGEX, "
+               "--benchmark_repetitions=N, --benchmark_out=FILE --benchmark_out_format=json."};
+  app.allow_extras();
+  app.set_help_flag("-h,--help", "Print this help (ours, then Google Benchmark's) and exit");
+  anonmap::BackingOptions options;
+  std::string sizing, memfd_exec;
+  describe_options(app, options, sizing, memfd_exec);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    std::puts("\nGoogle Benchmark's options:");
+    benchmark::PrintDefaultHelp();
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "%s: %s\n", program_name().c_str(), error.what());
+    return kUsageError;
+  }
+
+  try {
+    options.sizing = anonmap::parse_sizing(sizing);
+    if (!memfd_exec.empty()) options.memfd_exec = anonmap::parse_memfd_exec(memfd_exec);
+    anonmap::bench::install_strategy(std::make_unique<anonmap::Strategy>(options));
+    for (const auto& [key, value] : anonmap::bench::describe_run(anonmap::bench::strategy()))
+      benchmark::AddCustomContext(key, value);
+  } catch (const anonmap::Error& error) {
+    std::fprintf(stderr, "%s: %s\n", program_name().c_str(), error.what());
+    return kUsageError;
+  }
+
+  // What CLI11 did not take belongs to Google Benchmark; anything it does not know either is an error.
+  std::vector<std::string> rest = app.remaining();
+  std::vector<char*> benchmark_argv{argv[0]};
+  for (std::string& argument : rest) benchmark_argv.push_back(argument.data());
+  benchmark_argv.push_back(nullptr);
+  int benchmark_argc = static_cast<int>(benchmark_argv.size()) - 1;
+  benchmark::Initialize(&benchmark_argc, benchmark_argv.data());
+  if (benchmark::ReportUnrecognizedArguments(benchmark_argc, benchmark_argv.data())) return kUsageError;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  anonmap::bench::install_strategy(nullptr);  // removes the disk strategy's scratch directory
+  return 0;
+}

@@ -1,0 +1,13 @@
+# Warnings are a usage requirement of our own targets only: no global flags.
+add_library(anonmap_warnings INTERFACE)
+target_compile_options(anonmap_warnings INTERFACE -Wall -Wextra -Wshadow -Wconversion -Wno-sign-conversion)
+if(ANONMAP_WERROR)
+  target_compile_options(anonmap_warnings INTERFACE -Werror)
+endif()
+
+# Sanitizer builds (preset "asan"): AddressSanitizer + UndefinedBehaviorSanitizer on everything we build.
+option(ANONMAP_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+if(ANONMAP_SANITIZE)
+  target_compile_options(anonmap_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(anonmap_warnings INTERFACE -fsanitize=address,undefined)
+endif()
