@@ -72,7 +72,9 @@ MemorySnapshot take_snapshot(int backing_fd) {
   snapshot.shmem = meminfo.count("Shmem") ? meminfo.at("Shmem") : 0;
   snapshot.page_cache = meminfo.count("Cached") ? meminfo.at("Cached") : 0;
   const KbFields rollup = read_kb_fields("/proc/self/smaps_rollup");
-  snapshot.rss = rollup.count("Rss") ? rollup.at("Rss") : 0;
+  const auto field = [&rollup](const char* key) { return rollup.count(key) ? rollup.at(key) : 0; };
+  snapshot.rss = field("Rss");
+  snapshot.pss_shmem = field("Pss_Shmem");
   return snapshot;
 }
 

@@ -34,6 +34,10 @@ struct MemorySnapshot {
   std::uint64_t shmem = 0;           // /proc/meminfo Shmem, bytes (system-wide)
   std::uint64_t page_cache = 0;      // /proc/meminfo Cached, bytes (system-wide; includes Shmem)
   std::uint64_t rss = 0;             // /proc/self/smaps_rollup Rss, bytes
+  // Pss_Shmem of smaps_rollup: this process's share of the shmem it maps (memfd, tmpfs). Unlike the
+  // system-wide Shmem, blind to what other processes do. (Pss_File is not recorded: the PSS of shared
+  // libraries moves whenever another process maps or unmaps them.)
+  std::uint64_t pss_shmem = 0;
 };
 MemorySnapshot take_snapshot(int backing_fd);
 

@@ -23,6 +23,14 @@ inline constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 const Strategy& strategy();
 void install_strategy(std::unique_ptr<Strategy> configured);
 
+// The harness's own options (not the strategy's), set once by main().
+struct HarnessOptions {
+  // Skip a benchmark that could leave its target with less than a tenth (at least 256 MiB) of its free
+  // space. --allow-fill turns this off, for the out-of-space cases on a tiny filesystem made for them.
+  bool space_guard = true;
+};
+HarnessOptions& harness_options();
+
 std::size_t page_size();
 
 struct MappedBacking {
@@ -64,6 +72,7 @@ class TouchCounters {
   double seconds_ = 0;
   double minor_faults_ = 0, major_faults_ = 0;
   double file_allocated_ = 0, shmem_delta_ = 0, page_cache_delta_ = 0, rss_delta_ = 0;
+  double pss_shmem_delta_ = 0;
 };
 
 }  // namespace anonmap::bench

@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
   anonmap::BackingOptions options;
   std::string sizing, memfd_exec;
   describe_options(app, options, sizing, memfd_exec);
+  bool allow_fill = false;
+  app.add_flag("--allow-fill", allow_fill,
+               "Let a benchmark fill its target: by default one that could leave less than a tenth of the free "
+               "space (and at least 256 MiB) is skipped with the reason. For tiny filesystems made to be filled");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
 
+  anonmap::bench::harness_options().space_guard = !allow_fill;
   try {
     options.sizing = anonmap::parse_sizing(sizing);
     if (!memfd_exec.empty()) options.memfd_exec = anonmap::parse_memfd_exec(memfd_exec);

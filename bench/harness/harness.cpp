@@ -46,6 +46,7 @@ std::uint64_t population_granule() {
 
 // Never fill the target: keep a tenth of what is free, and at least 256 MiB, out of reach.
 bool check_room(benchmark::State& state, std::uint64_t needed) {
+  if (!harness_options().space_guard) return true;
   const std::uint64_t room = room_for_backing();
   const std::uint64_t margin = std::max<std::uint64_t>(room / 10, 256 * kMiB);
   if (needed + margin <= room) return true;
@@ -58,6 +59,11 @@ bool check_room(benchmark::State& state, std::uint64_t needed) {
 }  // namespace
 
 const Strategy& strategy() { return *configured_strategy(); }
+
+HarnessOptions& harness_options() {
+  static HarnessOptions options;
+  return options;
+}
 void install_strategy(std::unique_ptr<Strategy> configured) { configured_strategy() = std::move(configured); }
 
 std::size_t page_size() {
@@ -105,6 +111,7 @@ void TouchCounters::add(const MemorySnapshot& before, const MemorySnapshot& afte
   shmem_delta_ += delta(after.shmem, before.shmem);
   page_cache_delta_ += delta(after.page_cache, before.page_cache);
   rss_delta_ += delta(after.rss, before.rss);
+  pss_shmem_delta_ += delta(after.pss_shmem, before.pss_shmem);
 }
 
 void TouchCounters::publish(benchmark::State& state, bool with_bandwidth) const {
@@ -119,6 +126,7 @@ void TouchCounters::publish(benchmark::State& state, bool with_bandwidth) const 
   state.counters["shmem_delta_KiB"] = shmem_delta_ / 1024 / per_iteration;
   state.counters["cache_delta_KiB"] = page_cache_delta_ / 1024 / per_iteration;
   state.counters["rss_delta_KiB"] = rss_delta_ / 1024 / per_iteration;
+  state.counters["pss_shmem_delta_KiB"] = pss_shmem_delta_ / 1024 / per_iteration;
   if (with_bandwidth) {
     const double bytes = pages * static_cast<double>(page_size());
     state.counters["GiB_per_s"] = bytes / double(1 << 30) / seconds_;
