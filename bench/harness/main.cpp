@@ -2,8 +2,13 @@
 // Our options come first and are removed from argv; the rest goes to Google Benchmark.
 #include <benchmark/benchmark.h>
 
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -15,6 +20,21 @@
 namespace {
 
 constexpr int kUsageError = 2;
+
+// A run stopped by Ctrl-C or by the runner (SIGINT, SIGTERM) still removes the disk strategy's scratch
+// directory: every backing file in it is unlinked already, so it is empty and rmdir() is all it takes.
+char scratch_to_remove[PATH_MAX];
+
+void remove_scratch_and_die(int signal_number) {
+  if (scratch_to_remove[0] != '\0') ::rmdir(scratch_to_remove);
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+void remove_scratch_on_signals(const std::string& scratch) {
+  std::strncpy(scratch_to_remove, scratch.c_str(), sizeof scratch_to_remove - 1);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) ::signal(signal_number, remove_scratch_and_die);
+}
 
 std::string program_name() { return "anonmap-bench-" + std::string(anonmap::Strategy::name()); }
 
@@ -75,7 +95,9 @@ int main(int argc, char** argv) {
   try {
     options.sizing = anonmap::parse_sizing(sizing);
     if (!memfd_exec.empty()) options.memfd_exec = anonmap::parse_memfd_exec(memfd_exec);
+    const bool makes_scratch = anonmap::Strategy::name() == "disk" && options.dir.empty();
     anonmap::bench::install_strategy(std::make_unique<anonmap::Strategy>(options));
+    if (makes_scratch) remove_scratch_on_signals(anonmap::bench::strategy().options().dir);
     for (const auto& [key, value] : anonmap::bench::describe_run(anonmap::bench::strategy()))
       benchmark::AddCustomContext(key, value);
   } catch (const anonmap::Error& error) {

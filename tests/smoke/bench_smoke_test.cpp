@@ -90,4 +90,15 @@ TEST(BenchSmokeDisk, LeavesNoScratchDirectory) {
   EXPECT_TRUE(anonmap::test::list_directory(cwd.path()).empty());
 }
 
+// Ctrl-C or the runner's SIGTERM in the middle of a run still removes the scratch directory.
+TEST(BenchSmokeDisk, SigtermLeavesNoScratchDirectory) {
+  anonmap::test::TempDir cwd;
+  const auto result = run_command(
+      {"sh", "-c", std::string("cd ") + cwd.path() + " && { " + ANONMAP_BENCH_DISK +
+                       " --benchmark_filter=dense_touch --benchmark_min_time=5 >/dev/null & pid=$!; sleep 0.5;"
+                       " kill -TERM $pid; wait $pid; echo status=$?; }"});
+  EXPECT_NE(result.output.find("status=143"), std::string::npos) << result.output;  // 128 + SIGTERM
+  EXPECT_TRUE(anonmap::test::list_directory(cwd.path()).empty());
+}
+
 }  // namespace

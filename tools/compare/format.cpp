@@ -79,7 +79,7 @@ std::string format_change(const Comparison& c)
         else
             out += " [n too small]";
     }
-    out += c.p ? " " + format_p(*c.p) : std::string(" p=n/a");
+    out += c.p ? fmt::format(" {}", format_p(*c.p)) : std::string(" p=n/a");
     if (!c.significant)
         out += " ~";
     if (c.too_few)
