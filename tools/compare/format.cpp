@@ -15,11 +15,12 @@ Scale pick_scale(double v, bool is_time)
         if (a >= 1e3) return {1e3, "us"};
         return {1, "ns"};
     }
+    // Counts stay whole up to a million: 16384 KiB reads better than 16.38k.
     if (a >= 1e16) return {1, ""};  // scientific notation from format_scaled
-    if (a >= 1e13) return {1e12, "T"};
-    if (a >= 1e10) return {1e9, "G"};
-    if (a >= 1e7) return {1e6, "M"};
-    if (a >= 1e4) return {1e3, "k"};
+    if (a >= 1e15) return {1e12, "T"};
+    if (a >= 1e12) return {1e9, "G"};
+    if (a >= 1e9) return {1e6, "M"};
+    if (a >= 1e6) return {1e3, "k"};
     return {1, ""};
 }
 

@@ -27,6 +27,16 @@ const std::set<std::string, std::less<>> machine_keys{
     "num_cpus", "mhz_per_cpu", "caches", "cpu_model", "cpu_scaling_enabled",
     "host_name", "kernel", "virt"};
 
+// Context keys that describe a configuration (where and how the backing was made). When the columns are
+// configurations (a projected anonmap_* key), these differ between columns by design: no warning.
+bool describes_configuration(std::string_view key)
+{
+    for (std::string_view prefix : {"anonmap_", "fs_", "mount_", "memfd_"})
+        if (key.starts_with(prefix))
+            return true;
+    return key == "block_stack" || key == "fscrypt" || key == "exec_allowed" || key == "sizing";
+}
+
 bool contains(const std::vector<std::string>& v, std::string_view s)
 {
     return std::find(v.begin(), v.end(), s) != v.end();
@@ -429,8 +439,13 @@ Report build_report(const std::vector<ResultFile>& files, const Options& options
         for (const Column& c : rep.columns)
             for (const auto& [k, v] : c.context)
                 add_unique(keys, k);
+        bool columns_are_configurations = false;
+        for (const std::string& key : keys)
+            columns_are_configurations |= projected(key) && key.starts_with("anonmap_");
         for (const std::string& key : keys) {
             if (projected(key) || machine_keys.contains(key))
+                continue;
+            if (columns_are_configurations && describes_configuration(key))
                 continue;
             for (const Column& c : rep.columns)
                 if (context_values(c, key) != context_values(rep.columns[0], key)) {
