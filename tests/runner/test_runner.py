@@ -1,0 +1,168 @@
+"""Tests of scripts/anonmap-run: a real tiny run on the three binaries, and, with stand-in binaries, a
+failing binary and an interrupted run. Usage: python3 test_runner.py REPO BUILD_DIR"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+REPO, BUILD_DIR = sys.argv[1], sys.argv[2]
+RUNNER = os.path.join(REPO, "scripts", "anonmap-run")
+TINY = "dense_touch/write/MiB:4/"
+
+
+def run(*args, **kwargs):
+    return subprocess.run([sys.executable, RUNNER, *args], capture_output=True, text=True, **kwargs)
+
+
+def only_run_dir(results):
+    hosts = os.listdir(results)
+    assert len(hosts) == 1, hosts
+    runs = os.listdir(os.path.join(results, hosts[0]))
+    assert len(runs) == 1, runs
+    return os.path.join(results, hosts[0], runs[0])
+
+
+def fake_build_dir(root, memfd_script):
+    """A build dir whose memfd binary is `memfd_script` and whose other binaries and tools are the real ones."""
+    for sub in ("bench", "tools/facts", "tools/compare"):
+        os.makedirs(os.path.join(root, sub))
+    for name in ("tools/facts/anonmap-facts", "tools/compare/anonmap-compare", "bench/anonmap-bench-tmpfs",
+                 "bench/anonmap-bench-disk"):
+        os.symlink(os.path.join(BUILD_DIR, name), os.path.join(root, name))
+    fake = os.path.join(root, "bench", "anonmap-bench-memfd")
+    with open(fake, "w") as out:
+        out.write("#!/bin/sh\n" + memfd_script)
+    os.chmod(fake, 0o755)
+    return root
+
+
+class RealRun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.results = tempfile.mkdtemp(prefix="anonmap-test-results-")
+        cls.done = run("--no-build", "--build-dir", BUILD_DIR, "--results", cls.results, "--filter", TINY,
+                       "--repetitions", "3", "--min-time", "0.01", cwd=cls.results)
+        cls.run_dir = only_run_dir(cls.results)
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run(["rm", "-rf", cls.results])
+
+    def test_exit_code_and_report(self):
+        self.assertEqual(self.done.returncode, 0, self.done.stderr)
+        self.assertIn("dense_touch/write/MiB:4", self.done.stdout)  # the report, printed at the end
+        for name in ("memfd.json", "tmpfs@dev-shm.json", "run.json", "report.md", "report.txt"):
+            self.assertTrue(os.path.exists(os.path.join(self.run_dir, name)), name)
+
+    def test_rounds_become_repetitions_with_aggregates(self):
+        result = json.load(open(os.path.join(self.run_dir, "memfd.json")))
+        iterations = [b for b in result["benchmarks"] if b["run_type"] == "iteration"]
+        self.assertEqual([b["repetition_index"] for b in iterations], [0, 1, 2])
+        self.assertTrue(all(b["repetitions"] == 3 for b in iterations))
+        medians = [b for b in result["benchmarks"] if b.get("aggregate_name") == "median"]
+        self.assertEqual(len(medians), 1)
+        self.assertAlmostEqual(medians[0]["real_time"], sorted(b["real_time"] for b in iterations)[1])
+        self.assertEqual(result["context"]["anonmap_config"], "memfd")
+        self.assertEqual(result["context"]["anonmap_rounds"], "3")
+
+    def test_manifest_and_nothing_left_behind(self):
+        manifest = json.load(open(os.path.join(self.run_dir, "run.json")))
+        self.assertEqual(manifest["outcome"], "completed")
+        self.assertEqual(manifest["not_run"], [])
+        leftovers = [n for n in os.listdir(self.run_dir) if n.startswith(".")]
+        self.assertEqual(leftovers, [])
+        scratch = [n for n in os.listdir(self.results) if n.startswith("anonmap-scratch")]
+        self.assertEqual(scratch, [])  # the disk binary ran with cwd = results: its scratch dir is gone
+
+
+class WineserverMode(unittest.TestCase):
+    def test_wineserver_today_beside_memfd_first(self):
+        with tempfile.TemporaryDirectory(prefix="anonmap-test-results-") as results:
+            done = run("--no-build", "--build-dir", BUILD_DIR, "--results", results, "--filter", TINY,
+                       "--strategies", "memfd", "--wineserver", "--repetitions", "1", "--min-time", "0.01")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            run_dir = only_run_dir(results)
+            today = json.load(open(os.path.join(run_dir, "wineserver-today.json")))["context"]
+            first = json.load(open(os.path.join(run_dir, "memfd-first.json")))["context"]
+            self.assertEqual(first["anonmap_strategy"], "memfd")
+            # This machine's /tmp allows PROT_EXEC mappings, so wineserver would use it.
+            tmp_exec = "yes" == subprocess.run([os.path.join(BUILD_DIR, "tools", "facts", "anonmap-facts"), "/tmp"],
+                                               capture_output=True, text=True).stdout.split("exec probe")[1].split()[0]
+            if tmp_exec:
+                self.assertEqual(today["anonmap_dir"], os.path.realpath("/tmp"))
+            self.assertIn("wineserver-today:", done.stderr)
+
+
+class BadInput(unittest.TestCase):
+    def test_bad_options_exit_2_with_one_line(self):
+        for args in (["--repetitions", "0"], ["--min-time", "-1"], ["--strategies", "ramfs"], ["--nonsense"],
+                     ["--dir", "/nonexistent-anonmap"], ["--label", "a/b"]):
+            done = run("--no-build", "--build-dir", BUILD_DIR, "--results", "/nonexistent-anonmap-results", *args)
+            self.assertEqual(done.returncode, 2, (args, done.stderr))
+            self.assertEqual(len(done.stderr.strip().splitlines()), 1, (args, done.stderr))
+        self.assertFalse(os.path.exists("/nonexistent-anonmap-results"))
+
+    def test_missing_binaries_with_no_build(self):
+        with tempfile.TemporaryDirectory(prefix="anonmap-test-") as empty:
+            done = run("--no-build", "--build-dir", empty)
+            self.assertEqual(done.returncode, 2)
+            self.assertIn("no benchmark binaries", done.stderr)
+
+
+class StoppedRuns(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="anonmap-test-runner-")
+        self.results = os.path.join(self.work, "results")
+
+    def tearDown(self):
+        subprocess.run(["rm", "-rf", self.work])
+
+    def test_failing_binary_stops_and_keeps_what_finished(self):
+        build = fake_build_dir(os.path.join(self.work, "build"), "echo 'memfd: broken on purpose' >&2; exit 3\n")
+        done = run("--no-build", "--build-dir", build, "--results", self.results, "--filter", TINY,
+                   "--strategies", "tmpfs,memfd", "--repetitions", "2", "--min-time", "0.01", cwd=self.work)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("memfd (round 1) exited with 3: memfd: broken on purpose", done.stderr)
+        run_dir = only_run_dir(self.results)
+        self.assertTrue(os.path.exists(os.path.join(run_dir, "tmpfs@dev-shm.json")))  # round 1 of tmpfs ran first
+        manifest = json.load(open(os.path.join(run_dir, "run.json")))
+        self.assertTrue(manifest["outcome"].startswith("failed"))
+        self.assertIn("memfd: 2 of 2 rounds", manifest["not_run"])
+
+    def test_interrupt_keeps_finished_rounds(self):
+        build = fake_build_dir(os.path.join(self.work, "build"), "exec sleep 60\n")
+        runner = subprocess.Popen([sys.executable, RUNNER, "--no-build", "--build-dir", build, "--results",
+                                   self.results, "--filter", TINY, "--strategies", "tmpfs,memfd",
+                                   "--repetitions", "2", "--min-time", "0.01"],
+                                  cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _sleeping_child(runner.pid):
+            time.sleep(0.1)
+        runner.send_signal(signal.SIGINT)
+        _, stderr = runner.communicate(timeout=30)
+        self.assertEqual(runner.returncode, 130, stderr)
+        self.assertIn("interrupted", stderr)
+        run_dir = only_run_dir(self.results)
+        self.assertTrue(os.path.exists(os.path.join(run_dir, "tmpfs@dev-shm.json")))
+        self.assertFalse(os.path.exists(os.path.join(run_dir, "memfd.json")))
+        manifest = json.load(open(os.path.join(run_dir, "run.json")))
+        self.assertEqual(manifest["outcome"], "interrupted")
+        self.assertFalse(_sleeping_child(runner.pid))  # the stand-in binary was stopped too
+
+
+def _sleeping_child(parent_pid):
+    """Whether the stand-in memfd binary (sleep 60) started by the runner is running."""
+    done = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True)
+    return any(line.split(None, 1)[1:] == ["sleep 60"] for line in done.stdout.splitlines()[1:])
+
+
+if __name__ == "__main__":
+    result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"runner: {result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
