@@ -71,6 +71,15 @@ std::size_t page_size() {
   return size;
 }
 
+void warm_up_memory(std::uint64_t bytes) {
+  const KbFields meminfo = read_kb_fields("/proc/meminfo");
+  const std::uint64_t available = meminfo.count("MemAvailable") ? meminfo.at("MemAvailable") : 0;
+  bytes = std::min(bytes, available / 4) / page_size() * page_size();
+  if (bytes == 0) return;
+  void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (memory != MAP_FAILED) ::munmap(memory, bytes);
+}
+
 std::optional<MappedBacking> new_mapped_backing(benchmark::State& state, std::uint64_t bytes,
                                                 std::uint64_t touched_pages) {
   // fallocate allocates everything up front; the other methods allocate what is touched, folio by folio.

@@ -33,6 +33,10 @@ HarnessOptions& harness_options();
 
 std::size_t page_size();
 
+// Touches `bytes` of anonymous memory (capped at a quarter of MemAvailable) and frees it, so the pages the
+// benchmarks get next are ones the hypervisor has already backed.
+void warm_up_memory(std::uint64_t bytes);
+
 struct MappedBacking {
   Backing backing;
   Mapping view;

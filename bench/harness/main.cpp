@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -75,6 +76,16 @@ int main(int argc, char** argv) {
   anonmap::BackingOptions options;
   std::string sizing, memfd_exec;
   describe_options(app, options, sizing, memfd_exec);
+  std::uint64_t warmup_mib = 1024;
+  app.add_option("--warmup-mib", warmup_mib,
+                 "Touch and free this much anonymous memory before the first benchmark (0: none). In a VM the first "
+                 "touch of guest memory the host has not backed yet costs several times a normal fault; without "
+                 "this, the first iterations of a run measure the hypervisor")
+      ->default_val(1024)
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20));
+  int pin_cpu = -1;
+  app.add_option("--cpu", pin_cpu, "Pin the benchmark thread to this CPU (sched_setaffinity); default: not pinned")
+      ->check(CLI::Range(0, CPU_SETSIZE - 1));
   bool allow_fill = false;
   app.add_flag("--allow-fill", allow_fill,
                "Let a benchmark fill its target: by default one that could leave less than a tenth of the free "
@@ -92,6 +103,15 @@ int main(int argc, char** argv) {
   }
 
   anonmap::bench::harness_options().space_guard = !allow_fill;
+  if (pin_cpu >= 0) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(pin_cpu, &cpus);
+    if (::sched_setaffinity(0, sizeof cpus, &cpus) != 0) {
+      std::fprintf(stderr, "%s: --cpu=%d: %s\n", program_name().c_str(), pin_cpu, std::strerror(errno));
+      return kUsageError;
+    }
+  }
   try {
     options.sizing = anonmap::parse_sizing(sizing);
     if (!memfd_exec.empty()) options.memfd_exec = anonmap::parse_memfd_exec(memfd_exec);
@@ -113,6 +133,7 @@ int main(int argc, char** argv) {
   int benchmark_argc = static_cast<int>(benchmark_argv.size()) - 1;
   benchmark::Initialize(&benchmark_argc, benchmark_argv.data());
   if (benchmark::ReportUnrecognizedArguments(benchmark_argc, benchmark_argv.data())) return kUsageError;
+  anonmap::bench::warm_up_memory(warmup_mib * anonmap::bench::kMiB);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   anonmap::bench::install_strategy(nullptr);  // removes the disk strategy's scratch directory

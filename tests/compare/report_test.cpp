@@ -144,6 +144,16 @@ TEST(Report, TcgTimingsAreNotComparableButCountsAre)
     EXPECT_FALSE(has_warning(r, "executable"));
 }
 
+TEST(Report, NoisyCellsAreFlagged)
+{
+    cmp::Options o = by_strategy();
+    o.cv_threshold = 0.05;
+    const cmp::Report noisy = cmp::build_report(synthetic(), o);
+    EXPECT_TRUE(has_warning(noisy, "coefficient of variation above 5%"));
+    o.cv_threshold = 100;
+    EXPECT_FALSE(has_warning(cmp::build_report(synthetic(), o), "coefficient of variation"));
+}
+
 TEST(Report, UnprojectedKeysThatDifferAreWarnedWhenColumnsAreNotConfigurations)
 {
     cmp::Options o = by_strategy();

@@ -188,3 +188,12 @@ TEST(GeometricMean, ValuesAndRefusals)
     EXPECT_FALSE(st::geometric_mean(std::vector<double>{1, 0, 2}).has_value());
     EXPECT_FALSE(st::geometric_mean(std::vector<double>{1, -2}).has_value());
 }
+
+TEST(Stats, CoefficientOfVariationIsSampleStddevOverMean)
+{
+    // mean 5, sample variance ((3^2 + 1 + 1 + 3^2) / 3) = 20/3, stddev 2.5820, cv 0.51640 (by hand).
+    const std::vector<double> xs{2, 4, 6, 8};
+    EXPECT_NEAR(st::coefficient_of_variation(xs), std::sqrt(20.0 / 3.0) / 5.0, 1e-12);
+    const std::vector<double> same{3, 3, 3};
+    EXPECT_EQ(st::coefficient_of_variation(same), 0.0);
+}

@@ -1,6 +1,11 @@
 #include "anonmap/metrics.hpp"
 
 #include <gtest/gtest.h>
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+#include <cstring>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -47,6 +52,36 @@ TEST(Faults, FirstTouchOfShmemPagesCountsMinorFaults) {
   const FaultCounts after = thread_faults();
   EXPECT_GE(after.minor - before.minor, static_cast<std::int64_t>(kPages));
   EXPECT_EQ(allocated_bytes(fd.get()), kPages * page);
+}
+
+// getrusage()'s minor faults are what the benchmarks report; the kernel's own software event for them
+// (perf_event_open PERF_COUNT_SW_PAGE_FAULTS_MIN, this thread) must agree, page for page.
+TEST(Faults, GetrusageAgreesWithThePerfPageFaultCounter) {
+  perf_event_attr attr{};
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.size = sizeof attr;
+  attr.config = PERF_COUNT_SW_PAGE_FAULTS_MIN;
+  attr.disabled = 1;
+  UniqueFd counter(static_cast<int>(::syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC)));
+  if (!counter) GTEST_SKIP() << "perf_event_open unavailable: " << std::strerror(errno);
+
+  constexpr std::size_t kPages = 2048;
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  UniqueFd fd(::memfd_create("anonmap-test", MFD_CLOEXEC));
+  ASSERT_EQ(::ftruncate(fd.get(), static_cast<off_t>(kPages * page)), 0);
+  Mapping view(fd.get(), kPages * page, PROT_READ | PROT_WRITE);
+  const FaultCounts before = thread_faults();
+  ::ioctl(counter.get(), PERF_EVENT_IOC_ENABLE, 0);
+  for (std::size_t i = 0; i < kPages; ++i) view.data()[i * page] = std::byte{1};
+  ::ioctl(counter.get(), PERF_EVENT_IOC_DISABLE, 0);
+  const FaultCounts after = thread_faults();
+  std::uint64_t perf_faults = 0;
+  ASSERT_EQ(::read(counter.get(), &perf_faults, sizeof perf_faults), static_cast<ssize_t>(sizeof perf_faults));
+  const auto rusage_faults = static_cast<std::uint64_t>(after.minor - before.minor);
+  EXPECT_GE(perf_faults, kPages);
+  // The ioctl and getrusage calls themselves may fault a page or two outside the perf window.
+  EXPECT_LE(rusage_faults - std::min(rusage_faults, perf_faults), 2u) << rusage_faults << " vs " << perf_faults;
+  EXPECT_LE(perf_faults - std::min(rusage_faults, perf_faults), 2u) << rusage_faults << " vs " << perf_faults;
 }
 
 TEST(Snapshot, SeesRssGrowWithTouchedPages) {

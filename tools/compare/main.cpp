@@ -120,6 +120,12 @@ int run(int argc, char** argv)
     app.add_option("--alpha", alpha, "Significance level of the U test")
         ->type_name("P")
         ->default_str("0.05");
+    double cv_threshold = 0.05;
+    app.add_option("--cv-threshold", cv_threshold,
+                   "Flag cells whose coefficient of variation (stddev/mean of the repetitions) is above this")
+        ->type_name("CV")
+        ->default_str("0.05")
+        ->check(CLI::Range(0.0, 100.0));
     app.add_option("--format", format, "Output format: text (aligned, for a terminal), markdown (for "
                    "a GitLab or GitHub comment), csv (one line per cell), json (versioned)")
         ->type_name("FORMAT")
@@ -156,6 +162,7 @@ int run(int argc, char** argv)
     }
     opt.base = base;
     opt.alpha = alpha;
+    opt.cv_threshold = cv_threshold;
     const std::optional<Format> fmt_kind = parse_format(format);
     if (!fmt_kind)
         throw UsageError(fmt::format("--format {}: expected text, markdown, csv or json", format));

@@ -483,6 +483,28 @@ Report build_report(const std::vector<ResultFile>& files, const Options& options
                         rep.columns[ci].label, r.cells[ci].failed, *r.cells[ci].skipped,
                         r.cells[ci].samples.size()));
 
+    // Noisy cells: a median whose repetitions scatter widely may move on the next run.
+    for (const Table& table : rep.tables) {
+        std::vector<std::string> noisy;
+        for (const Row& r : table.rows)
+            for (std::size_t ci = 0; ci < ncols; ++ci) {
+                const std::vector<double>& x = r.cells[ci].samples;
+                if (x.size() < 2)
+                    continue;
+                const double cv = stats::coefficient_of_variation(x);
+                if (cv > opt.cv_threshold)
+                    noisy.push_back(fmt::format("{} in {} ({:.0f}%)", r.benchmark, rep.columns[ci].label, 100 * cv));
+            }
+        if (noisy.empty())
+            continue;
+        const std::size_t shown = std::min<std::size_t>(noisy.size(), 8);
+        rep.warnings.push_back(fmt::format(
+            "{}: {} cell(s) with a coefficient of variation above {:.0f}% (noisy: rerun, or read with care): {}{}",
+            table.counter, noisy.size(), 100 * opt.cv_threshold,
+            fmt::join(noisy.begin(), noisy.begin() + static_cast<std::ptrdiff_t>(shown), "; "),
+            noisy.size() > shown ? fmt::format("; +{} more", noisy.size() - shown) : std::string()));
+    }
+
     rep.warnings.insert(rep.warnings.end(), warnings.begin(), warnings.end());
     return rep;
 }

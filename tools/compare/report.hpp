@@ -25,6 +25,7 @@ struct Options {
     std::vector<std::string> counters{"real_time"};  // "all": every counter found
     std::string base;  // column label or "key=value[,key=value]"; empty: first column
     double alpha = 0.05;
+    double cv_threshold = 0.05;  // cells whose coefficient of variation is above this are flagged
 };
 
 struct Column {

@@ -226,4 +226,17 @@ std::optional<double> geometric_mean(std::span<const double> xs)
     return std::exp(log_sum / static_cast<double>(xs.size()));
 }
 
+double coefficient_of_variation(std::span<const double> xs)
+{
+    double sum = 0;
+    for (double x : xs)
+        sum += x;
+    const double mean = sum / static_cast<double>(xs.size());
+    double squares = 0;
+    for (double x : xs)
+        squares += (x - mean) * (x - mean);
+    const double stddev = std::sqrt(squares / static_cast<double>(xs.size() - 1));
+    return mean == 0 ? 0.0 : std::fabs(stddev / mean);
+}
+
 }  // namespace anonmap::compare::stats

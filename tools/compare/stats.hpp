@@ -82,4 +82,8 @@ Shift hodges_lehmann(std::span<const double> x, std::span<const double> y, doubl
 // Geometric mean; nullopt when empty or when any value is not > 0.
 std::optional<double> geometric_mean(std::span<const double> xs);
 
+// Sample standard deviation over the mean (Google Benchmark's "cv" aggregate); 0 when the mean is 0.
+// Needs at least two values.
+double coefficient_of_variation(std::span<const double> xs);
+
 }  // namespace anonmap::compare::stats

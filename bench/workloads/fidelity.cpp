@@ -1,0 +1,104 @@
+// Fidelity: does the harness add anything to what it measures? Each iteration times the same first touch
+// twice, alternating which goes first: once the way the touch workloads do it (new_mapped_backing, the
+// /proc snapshots around the clock, the SIGBUS guard, the Stopwatch) and once as a bare loop (the same
+// strategy's create(), a raw mmap, clock_gettime around a plain store loop, munmap). harness_over_bare is
+// the median of the per-iteration ratios: 1.00 means the harness's numbers are the kernel's.
+#include <sys/mman.h>
+#include <time.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "anonmap/error.hpp"
+#include "harness.hpp"
+#include "touch.hpp"
+
+namespace anonmap::bench {
+namespace {
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t middle = values.size() / 2;
+  return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+// The harness's way, exactly as dense_touch and sparse_touch do it. Returns seconds, or a negative value
+// after skipping the benchmark.
+double harness_touch(benchmark::State& state, std::uint64_t bytes, std::size_t stride, std::uint64_t pages) {
+  auto mapped = new_mapped_backing(state, bytes, pages);
+  if (!mapped) return -1;
+  const MemorySnapshot before = take_snapshot(mapped->backing.fd());
+  const Stopwatch clock;
+  const auto sigbus = run_catching_sigbus([&] {
+    benchmark::DoNotOptimize(touch_pages<Access::write>(mapped->view.data(), bytes, stride, page_size()));
+  });
+  const double seconds = clock.seconds();
+  if (sigbus) {
+    skip_with_sigbus(state, *sigbus, mapped->view);
+    return -1;
+  }
+  benchmark::DoNotOptimize(take_snapshot(mapped->backing.fd()));
+  return seconds;
+}
+
+// The bare way: nothing but the kernel work and clock_gettime.
+double bare_touch(std::uint64_t bytes, std::size_t stride) {
+  const Backing backing = strategy().create(bytes);
+  void* view = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, backing.fd(), 0);
+  if (view == MAP_FAILED) return -1;
+  auto* base = static_cast<volatile char*>(view);
+  const std::uint64_t step = std::uint64_t{stride} * page_size();
+  timespec start{}, end{};
+  ::clock_gettime(CLOCK_MONOTONIC, &start);
+  for (std::uint64_t offset = 0; offset < bytes; offset += step) base[offset] = 1;
+  ::clock_gettime(CLOCK_MONOTONIC, &end);
+  ::munmap(view, bytes);
+  return static_cast<double>(end.tv_sec - start.tv_sec) + static_cast<double>(end.tv_nsec - start.tv_nsec) * 1e-9;
+}
+
+void fidelity(benchmark::State& state) {
+  const std::uint64_t bytes = static_cast<std::uint64_t>(state.range(0)) * kMiB;
+  const auto stride = static_cast<std::size_t>(state.range(1));
+  const std::uint64_t pages = pages_touched(bytes, stride, page_size());
+  std::vector<double> harness_seconds, bare_seconds, ratios;
+  for (auto _ : state) {
+    double harness = 0, bare = 0;
+    try {
+      if (harness_seconds.size() % 2 == 0) {
+        harness = harness_touch(state, bytes, stride, pages);
+        bare = harness < 0 ? -1 : bare_touch(bytes, stride);
+      } else {
+        bare = bare_touch(bytes, stride);
+        harness = bare < 0 ? -1 : harness_touch(state, bytes, stride, pages);
+      }
+    } catch (const Error& error) {
+      state.SkipWithError(error.what());
+      break;
+    }
+    if (harness < 0 || bare < 0) {
+      if (!state.error_occurred()) state.SkipWithError("fidelity: mmap of the bare backing failed");
+      break;
+    }
+    state.SetIterationTime(harness);
+    harness_seconds.push_back(harness);
+    bare_seconds.push_back(bare);
+    ratios.push_back(harness / bare);
+  }
+  if (ratios.empty()) return;
+  state.counters["harness_ns_per_page"] = median(harness_seconds) * 1e9 / static_cast<double>(pages);
+  state.counters["bare_ns_per_page"] = median(bare_seconds) * 1e9 / static_cast<double>(pages);
+  state.counters["harness_over_bare"] = median(ratios);
+}
+
+}  // namespace
+
+BENCHMARK(fidelity)
+    ->Name("fidelity/write")
+    ->ArgNames({"MiB", "stride"})
+    ->Args({64, 1})
+    ->Args({64, 16})
+    ->MinTime(1.0)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace anonmap::bench

@@ -1,0 +1,1 @@
+"""anonmap-plot: charts of anonmap-bench results (see plots/README.md)."""
