@@ -7,6 +7,7 @@
 #include "anonmap/error.hpp"
 #include "anonmap/fs_facts.hpp"
 #include "anonmap/system_facts.hpp"
+#include "cgroup.hpp"
 
 #ifndef ANONMAP_VERSION
 #define ANONMAP_VERSION "unknown"
@@ -73,6 +74,7 @@ std::map<std::string, std::string> describe_run(const Strategy& strategy) {
   context["hugepages_free"] = std::to_string(system.hugepages_free);
   context["mem_total"] = std::to_string(system.mem_total);
   context["swap_total"] = std::to_string(system.swap_total);
+  context["memory_cgroup"] = describe_memory_cgroup();  // "v1 /sys/fs/cgroup/memory", "v2 ...", or "none: why"
   return context;
 }
 
