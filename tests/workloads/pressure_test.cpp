@@ -2,6 +2,8 @@
 // reported so (the harness lives on and writes its JSON); a disk-file child completes while its pages are
 // written back; nothing is left behind (no cgroup, no swap file, no swap on). Not root: skipped with why.
 #include <gtest/gtest.h>
+
+#include <cstring>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -47,13 +49,22 @@ pid_t owner(const std::string& name, const std::string& prefix) {
   return static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
 }
 
+// LeftoverCgroupOfADeadHarnessIsRemoved plants a cgroup of a dead "harness" on purpose; tests running at the
+// same time must not take it for their own leftover.
+constexpr const char* kPlantedSuffix = ".planted";
+bool is_planted(const std::string& name) {
+  return name.size() > std::strlen(kPlantedSuffix) &&
+         name.compare(name.size() - std::strlen(kPlantedSuffix), std::string::npos, kPlantedSuffix) == 0;
+}
+
 // What a pressure run that is over may not leave: a cgroup, a swap file, swap switched on. Only what
 // belongs to dead processes counts, so that a run going on in parallel is not taken for a leftover.
 std::vector<std::string> leftovers() {
   std::vector<std::string> found;
   for (const std::string& mount : cgroup_mounts())
     for (const std::string& name : anonmap::test::list_directory(mount))
-      if (const pid_t pid = owner(name, "anonmap-pressure."); pid > 0 && !alive(pid)) found.push_back(mount + "/" + name);
+      if (const pid_t pid = owner(name, "anonmap-pressure."); pid > 0 && !alive(pid) && !is_planted(name))
+        found.push_back(mount + "/" + name);
   for (const std::string& name : anonmap::test::list_directory("/var/tmp"))
     if (const pid_t pid = owner(name, "anonmap-swap."); pid > 0 && !alive(pid)) found.push_back("/var/tmp/" + name);
   std::ifstream swaps("/proc/swaps");
@@ -159,7 +170,7 @@ TEST_F(Pressure, LeftoverCgroupOfADeadHarnessIsRemoved) {
         ::access((mount + "/cgroup.subtree_control").c_str(), F_OK) == 0)
       if (root.empty() || mount.find("memory") != std::string::npos) root = mount;
   if (root.empty()) GTEST_SKIP() << "no cgroup hierarchy";
-  const std::string stale = root + "/anonmap-pressure." + std::to_string(dead_pid()) + ".0";
+  const std::string stale = root + "/anonmap-pressure." + std::to_string(dead_pid()) + kPlantedSuffix;
   ASSERT_EQ(::mkdir(stale.c_str(), 0755), 0) << stale;
   const json result = run_case(ANONMAP_BENCH_MEMFD, "pressure/sparse/limit_MiB:64/k_pct:50/iterations:1/manual_time");
   if (!skipped_.empty()) {
