@@ -18,6 +18,8 @@ std::unique_ptr<Strategy>& configured_strategy() {
   return instance;
 }
 
+}  // namespace
+
 // What the backing may take from its filesystem (and, for memory filesystems, from RAM) without harm.
 std::uint64_t room_for_backing() {
   const KbFields meminfo = read_kb_fields("/proc/meminfo");
@@ -44,21 +46,30 @@ std::uint64_t population_granule() {
   return granule;
 }
 
+std::string size_text(std::uint64_t bytes) {
+  return bytes >= 1024 * kMiB && bytes % (1024 * kMiB) == 0 ? fmt::format("{} GiB", bytes / (1024 * kMiB))
+                                                             : fmt::format("{} MiB", bytes / kMiB);
+}
+
 // Never fill the target: keep a tenth of what is free, and at least 256 MiB, out of reach.
-bool check_room(benchmark::State& state, std::uint64_t needed) {
+bool check_room(benchmark::State& state, std::uint64_t needed, const std::string& what) {
   if (!harness_options().space_guard) return true;
   const std::uint64_t room = room_for_backing();
   const std::uint64_t margin = std::max<std::uint64_t>(room / 10, 256 * kMiB);
   if (needed + margin <= room) return true;
-  state.SkipWithError(fmt::format("not enough room: needs {} MiB, {} MiB free and {} MiB kept as margin",
-                                  needed / kMiB, room / kMiB, margin / kMiB)
+  state.SkipWithError(fmt::format("{}: needs {}, {} free and {} kept as margin", what, size_text(needed),
+                                  size_text(room), size_text(margin))
                           .c_str());
   return false;
 }
 
-}  // namespace
 
 const Strategy& strategy() { return *configured_strategy(); }
+
+SpaceGuardRefusals& space_guard_refusals() {
+  static SpaceGuardRefusals refusals;
+  return refusals;
+}
 
 HarnessOptions& harness_options() {
   static HarnessOptions options;
@@ -86,7 +97,13 @@ std::optional<MappedBacking> new_mapped_backing(benchmark::State& state, std::ui
   const std::uint64_t needed = strategy().options().sizing == Sizing::fallocate
                                    ? bytes
                                    : std::min(bytes, touched_pages * population_granule());
-  if (!check_room(state, needed)) return std::nullopt;
+  if (!check_room(state, needed)) {
+    SpaceGuardRefusals& refusals = space_guard_refusals();
+    if (refusals.count++ == 0)
+      refusals.first = fmt::format("a backing of {} needs {} in {}", size_text(bytes), size_text(needed),
+                                   strategy().options().dir.empty() ? "memory" : strategy().options().dir);
+    return std::nullopt;
+  }
   try {
     Backing backing = strategy().create(bytes);
     Mapping view(backing.fd(), bytes, PROT_READ | PROT_WRITE, MAP_SHARED);
@@ -100,8 +117,8 @@ std::optional<MappedBacking> new_mapped_backing(benchmark::State& state, std::ui
 void skip_with_sigbus(benchmark::State& state, std::uintptr_t fault_address, const Mapping& view) {
   const auto start = reinterpret_cast<std::uintptr_t>(view.data());
   const std::uintptr_t offset = fault_address >= start ? fault_address - start : 0;
-  state.SkipWithError(fmt::format("SIGBUS at offset {} MiB of {} MiB: the filesystem could not back the page "
-                                  "(full, or no huge pages)",
+  state.SkipWithError(fmt::format("SIGBUS: filesystem full after {0} MiB (at offset {0} MiB of {1} MiB: the "
+                                  "filesystem could not back the page; full, or no huge pages)",
                                   offset / kMiB, view.size() / kMiB)
                           .c_str());
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "anonmap/mapping.hpp"
 #include "anonmap/metrics.hpp"
@@ -18,6 +19,8 @@
 namespace anonmap::bench {
 
 inline constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+// Bytes as MiB, for a counter.
+inline double to_MiB(std::uint64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kMiB); }
 
 // The strategy configured from the command line, set once by main() before any benchmark runs.
 const Strategy& strategy();
@@ -32,6 +35,27 @@ struct HarnessOptions {
 HarnessOptions& harness_options();
 
 std::size_t page_size();
+
+// What a backing may take from its target without harm: MemAvailable for memfd, the filesystem's free
+// space for a disk file, the smaller of the two for a tmpfs file.
+std::uint64_t room_for_backing();
+// How much one touched page may make the kernel allocate: a whole folio (up to the PMD size) on a disk
+// filesystem with large folios, or on shmem with huge pages; one page otherwise.
+std::uint64_t population_granule();
+// The space guard: when `needed` bytes could eat into the target's margin (a tenth of its room, at least
+// 256 MiB), skips the benchmark with "<what>: needs X, Y free and Z kept as margin" and returns false.
+// --allow-fill turns it off.
+bool check_room(benchmark::State& state, std::uint64_t needed, const std::string& what = "not enough room");
+// How many benchmarks the space guard refused in new_mapped_backing (the workloads' own sizes did not fit
+// the target), and the first one's reason: main() exits 2 with it at the end. The limit explorations of
+// huge_mapping and huge_pages call check_room() directly and are not counted: they are meant to find edges.
+struct SpaceGuardRefusals {
+  int count = 0;
+  std::string first;
+};
+SpaceGuardRefusals& space_guard_refusals();
+// "16 GiB", "64 MiB".
+std::string size_text(std::uint64_t bytes);
 
 // Touches `bytes` of anonymous memory (capped at a quarter of MemAvailable) and frees it, so the pages the
 // benchmarks get next are ones the hypervisor has already backed.

@@ -8,9 +8,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "anonmap/error.hpp"
@@ -65,6 +70,43 @@ void describe_options(CLI::App& app, anonmap::BackingOptions& options, std::stri
   }
 }
 
+// Google Benchmark 1.7.1 aborts on --benchmark_repetitions=-1, runs nothing (exit 0) on a filter that is not
+// a regular expression, exits 1 on an --benchmark_out it cannot open and prints two lines for a value it
+// cannot parse. Its options that take a value are checked here first: "" if fine, else the one-line reason.
+std::string check_benchmark_option(std::string_view argument) {
+  const auto equals = argument.find('=');
+  if (!argument.starts_with("--benchmark_") || equals == std::string_view::npos) return "";
+  const std::string name(argument.substr(0, equals));
+  const std::string value(argument.substr(equals + 1));
+  const auto bad = [&](const std::string& why) { return name + ": " + why + ", not '" + value + "'"; };
+  char* end = nullptr;
+  errno = 0;
+  if (name == "--benchmark_repetitions") {
+    const long count = std::strtol(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || errno != 0 || count < 1 || count > 1000000)
+      return bad("must be a whole number from 1 to 1000000");
+  } else if (name == "--benchmark_min_time") {
+    const double seconds = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !std::isfinite(seconds) || seconds <= 0 || seconds > 1e6)
+      return bad("must be a number of seconds above 0");
+  } else if (name == "--benchmark_filter") {
+    try {
+      const std::regex compiled(value.starts_with('-') ? value.substr(1) : value, std::regex::extended);
+    } catch (const std::regex_error& error) {
+      return bad(std::string("not a regular expression (") + error.what() + ")");
+    }
+  } else if (name == "--benchmark_format" || name == "--benchmark_out_format") {
+    if (value != "console" && value != "json" && value != "csv") return bad("must be console, json or csv");
+  } else if (name == "--benchmark_out") {
+    const auto slash = value.rfind('/');
+    const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : value.substr(0, slash);
+    if (value.empty() || value.back() == '/') return bad("must name a file");
+    if (::access(parent.c_str(), W_OK | X_OK) != 0)
+      return name + ": cannot write in " + parent + " (" + std::strerror(errno) + ")";
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +144,12 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
 
+  for (const std::string& argument : app.remaining()) {
+    if (const std::string why = check_benchmark_option(argument); !why.empty()) {
+      std::fprintf(stderr, "%s: %s\n", program_name().c_str(), why.c_str());
+      return kUsageError;
+    }
+  }
   anonmap::bench::harness_options().space_guard = !allow_fill;
   if (pin_cpu >= 0) {
     cpu_set_t cpus;
@@ -137,5 +185,13 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   anonmap::bench::install_strategy(nullptr);  // removes the disk strategy's scratch directory
+  // The run is complete (its JSON too), but what the user asked for did not all fit: say so, exit 2.
+  if (const auto& refused = anonmap::bench::space_guard_refusals(); refused.count > 0) {
+    std::fprintf(stderr,
+                 "%s: the space guard refused %d benchmark%s (first: %s), so as to leave a margin free; "
+                 "nothing was filled; --allow-fill runs them\n",
+                 program_name().c_str(), refused.count, refused.count == 1 ? "" : "s", refused.first.c_str());
+    return kUsageError;
+  }
   return 0;
 }

@@ -64,9 +64,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i)
     unsigned char lo = 0x80, hi = 0xbf;  // range of the second byte
     if (c >= 0xc2 && c <= 0xdf) len = 2;
     else if (c == 0xe0) { len = 3; lo = 0xa0; }
-    else if (c >= 0xe1 && c <= 0xec) len = 3;
-    else if (c == 0xed) { len = 3; hi = 0x9f; }
-    else if (c >= 0xee && c <= 0xef) len = 3;
+    else if (c == 0xed) { len = 3; hi = 0x9f; }  // no UTF-16 surrogates
+    else if (c >= 0xe1 && c <= 0xef) len = 3;     // e1..ec and ee..ef (ed is taken above)
     else if (c == 0xf0) { len = 4; lo = 0x90; }
     else if (c >= 0xf1 && c <= 0xf3) len = 4;
     else if (c == 0xf4) { len = 4; hi = 0x8f; }

@@ -339,8 +339,9 @@ Report build_report(const std::vector<ResultFile>& files, const Options& options
         for (std::size_t fi : col_files[ci]) {
             col.files.push_back(files[fi].path);
             for (const auto& [k, v] : files[fi].context) {
+                // Not [&]: clang before 16 cannot capture a structured binding (the fuzz build uses clang).
                 auto it = std::find_if(col.context.begin(), col.context.end(),
-                                       [&](const auto& kv) { return kv.first == k; });
+                                       [&key = k](const auto& kv) { return kv.first == key; });
                 if (it == col.context.end())
                     col.context.emplace_back(k, std::vector<std::string>{v});
                 else
