@@ -112,7 +112,21 @@ class Results:
         return seen
 
     def benchmarks_of(self, workload):
-        return [b for b in self.benchmarks.values() if b.workload == workload]
+        """The workload's instances: variants in order of first appearance, sizes and strides in numeric order
+        (runs with random interleaving list them shuffled; a reader expects 4 MiB before 16 MiB)."""
+        found = [b for b in self.benchmarks.values() if b.workload == workload]
+        variant_order = list(dict.fromkeys(b.variant for b in found))
+        return sorted(found, key=lambda b: (variant_order.index(b.variant), param_sort_key(b.params)))
+
+
+def param_sort_key(params):
+    """Numbers by value, before words; keys keep their order in the name."""
+    def one(value):
+        try:
+            return (0, float(value), "")
+        except ValueError:
+            return (1, 0.0, value)
+    return tuple((key, one(value)) for key, value in params)
 
 
 TIME_UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}

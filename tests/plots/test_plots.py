@@ -252,6 +252,22 @@ def test_name_parsing():
     check((b.workload, b.variant, b.params) == ("lifecycle", "", ()), vars(b))
 
 
+def test_sizes_in_numeric_order():
+    """Random interleaving writes benchmarks shuffled; charts list variants as first seen, sizes by value."""
+    from anonmap_plots import load
+
+    results = load.Results()
+    for name in ("dense_touch/write/MiB:64/manual_time", "dense_touch/read/MiB:16/manual_time",
+                 "dense_touch/write/MiB:4/manual_time", "dense_touch/write/MiB:16/manual_time",
+                 "dense_touch/read/MiB:4/manual_time", "sparse_touch/write/MiB:64/stride:512/manual_time",
+                 "sparse_touch/write/MiB:64/stride:16/manual_time"):
+        results.benchmarks[name] = load.Benchmark(name)
+    order = [(b.variant, b.param("MiB")) for b in results.benchmarks_of("dense_touch")]
+    check(order == [("write", 4), ("write", 16), ("write", 64), ("read", 4), ("read", 16)], order)
+    strides = [b.param("stride") for b in results.benchmarks_of("sparse_touch")]
+    check(strides == [16, 512], strides)
+
+
 def main():
     if importlib.util.find_spec("matplotlib") is None:
         print(f"SKIP: python3-matplotlib not installed (for {sys.executable})")

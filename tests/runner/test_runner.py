@@ -80,6 +80,23 @@ class RealRun(unittest.TestCase):
         self.assertEqual(scratch, [])  # the disk binary ran with cwd = results: its scratch dir is gone
 
 
+    def test_google_benchmarks_own_compare_py_reads_the_merged_files(self):
+        # Debian's libbenchmark-tools ships compare.py; it needs scipy, so Debian's own python3 runs it.
+        compare_py = "/usr/share/benchmark/compare.py"
+        if not os.path.exists(compare_py):
+            self.skipTest(f"{compare_py} not installed (Debian: libbenchmark-tools)")
+        if subprocess.run(["/usr/bin/python3", "-c", "import scipy"], capture_output=True).returncode != 0:
+            self.skipTest("/usr/bin/python3 has no scipy (Debian: python3-scipy), which compare.py needs")
+        done = subprocess.run(["/usr/bin/python3", compare_py, "--no-color", "benchmarks",
+                               os.path.join(self.run_dir, "memfd.json"), os.path.join(self.run_dir, "tmpfs@dev-shm.json")],
+                              capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        # It paired the repetitions of both files (its U test row) and read the aggregates the runner computed.
+        self.assertIn("dense_touch/write/MiB:4/manual_time_pvalue", done.stdout)
+        self.assertIn("Repetitions: 3 vs 3", done.stdout)
+        self.assertIn("dense_touch/write/MiB:4/manual_time_median", done.stdout)
+
+
 class WineserverMode(unittest.TestCase):
     def test_wineserver_today_beside_memfd_first(self):
         with tempfile.TemporaryDirectory(prefix="anonmap-test-results-") as results:
