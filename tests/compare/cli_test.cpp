@@ -82,6 +82,18 @@ TEST(Cli, BadFilesExitTwoWithOneLineNamingTheFile)
     EXPECT_EQ(dir.err.rfind("anonmap-compare: bad/array.json: ", 0), 0u) << dir.err;
 }
 
+TEST(Cli, RunDirectoryIsReadWithoutItsManifest)
+{
+    // anonmap-run writes run.json (its manifest) beside the result files: a run directory must still compare.
+    const Result r = run({"../../plots/data/run", "--col", "anonmap_config"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("memfd"), std::string::npos) << r.out;
+    // Named explicitly, the manifest is what it is: not benchmark output.
+    const Result named = run({"../../plots/data/run/run.json"});
+    EXPECT_EQ(named.status, 2);
+    EXPECT_NE(named.err.find("run.json: not Google Benchmark output"), std::string::npos) << named.err;
+}
+
 TEST(Cli, UsageErrorsExitTwo)
 {
     for (const std::vector<std::string>& args :

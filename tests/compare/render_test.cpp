@@ -1,5 +1,6 @@
 // The four output formats on the synthetic files: what each must contain,
 // how Markdown orders rows, and that CSV and JSON are well formed.
+#include "format.hpp"
 #include "input.hpp"
 #include "render.hpp"
 #include "report.hpp"
@@ -150,6 +151,17 @@ TEST(RenderJson, VersionedAndComplete)
     EXPECT_EQ(doc["tables"][0]["geomean"].size(), 3u);
     EXPECT_FALSE(doc["warnings"].empty());
     EXPECT_EQ(doc["command"][0], "anonmap-compare");
+}
+
+TEST(Format, MedianAndIntervalOfLargeCountsShareTheirMultiplier)
+{
+    cmp::Cell count;
+    count.samples = {1.2e6, 2.6e6, 2.7e6, 2.8e6, 4.6e6, 4.7e6};
+    count.median = 2.677e6;
+    count.ci = anonmap::compare::stats::Interval{1.221e6, 4.675e6};
+    EXPECT_EQ(cmp::format_median_ci(count, false), "2677k [1221k, 4675k]");
+    cmp::Cell time = count;  // times keep their unit once, after the median
+    EXPECT_EQ(cmp::format_median_ci(time, true), "2.677ms [1.221, 4.675]");
 }
 
 TEST(Format, Parse)

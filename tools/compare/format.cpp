@@ -50,8 +50,10 @@ std::string format_median_ci(const Cell& c, bool is_time)
         return out + " [median aggregate]";
     if (!c.ci)
         return out + fmt::format(" [n={} too small]", c.samples.size());
-    return out + fmt::format(" [{}, {}]", format_scaled(c.ci->lo, {s.divisor, ""}),
-                             format_scaled(c.ci->hi, {s.divisor, ""}));
+    // A time unit is said once ("10.15ns [9.800, 10.40]"); a multiplier of a count goes on every bound, or
+    // "2677k [1221, 4675]" would read as an interval of plain counts far below its own median.
+    const Scale bounds{s.divisor, is_time ? std::string() : s.suffix};
+    return out + fmt::format(" [{}, {}]", format_scaled(c.ci->lo, bounds), format_scaled(c.ci->hi, bounds));
 }
 
 std::string format_pct(double pct)

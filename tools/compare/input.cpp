@@ -39,6 +39,11 @@ std::vector<std::string> json_files_below(const fs::path& dir)
         if (ec)
             throw InputError(dir.string(), fmt::format("cannot read directory: {}", ec.message()));
         std::error_code type_ec;
+        // A run directory of anonmap-run holds its manifest, run.json, beside the results: it is no benchmark
+        // output, and `anonmap-compare results/HOST/RUN/` must read the rest. Named on the command line, it is
+        // read (and refused) like any other file.
+        if (it->path().filename() == "run.json")
+            continue;
         if (it->path().extension() == ".json" && it->is_regular_file(type_ec))
             files.push_back(it->path().string());
     }
