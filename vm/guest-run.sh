@@ -67,6 +67,9 @@ setup_mounts() {
   mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup 2>/dev/null || mount -t cgroup2 cgroup2 /sys/fs/cgroup ||
     say "warning: no cgroup2 (the memory pressure workloads will skip)"
   echo "$ANONMAP_VM_HOSTNAME" >/proc/sys/kernel/hostname
+  # Every SysRq function, so that QEMU's monitor can ask a hung guest what it is doing ('sendkey alt-sysrq-w',
+  # see anonmap-vm --keep); Debian's default mask leaves out the task and CPU dumps.
+  echo 1 >/proc/sys/kernel/sysrq
 }
 
 # The guest kernel's modules where modprobe (and the kernel's request_module) looks for them.

@@ -25,27 +25,10 @@ VM=$(readlink -f -- "$1")
 BUILD=$(readlink -f -- "$2")
 [[ -x $VM ]] || { echo "FAIL: $VM is not executable" >&2; exit 1; }
 
-PASSED=0 FAILED=0
-pass() { PASSED=$((PASSED + 1)); printf 'ok   %s\n' "$*"; }
-fail() { FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$*"; }
-finish() {
-  printf 'vm: %d passed, %d failed\n' "$PASSED" "$FAILED"
-  ((FAILED == 0))
-}
+CHECKS_NAME=vm
+# shellcheck source-path=SCRIPTDIR source=../support/checks.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/../support/checks.sh"
 skip() { printf 'skipped: %s\n' "$*"; printf 'vm: %d passed, 0 failed (the rest skipped)\n' "$PASSED"; exit 77; }
-
-# expect_rc RC OUTPUT_PATTERN CMD...: CMD exits RC and its stderr+stdout matches the glob pattern.
-expect_rc() {
-  local want=$1 pattern=$2 out rc
-  shift 2
-  out=$("$@" 2>&1); rc=$?
-  # shellcheck disable=SC2053 # the pattern is a glob on purpose
-  if [[ $rc == "$want" && $out == $pattern ]]; then
-    pass "$* -> exit $want"
-  else
-    fail "$* -> exit $rc (wanted $want), output: $out"
-  fi
-}
 
 # ---------------------------------------------------------------------------------------------------------------
 # No root, no QEMU needed
@@ -61,6 +44,8 @@ cli_tests() {
   expect_rc 2 'anonmap-vm: unexpected argument*' "$VM" quick
   expect_rc 2 'anonmap-vm: --kernel /nonexistent/vmlinuz: no such file' "$VM" --kernel /nonexistent/vmlinuz
   expect_rc 2 "anonmap-vm: runner argument '--results' is set by anonmap-vm*" "$VM" -- --quick --results /tmp
+  expect_rc 2 "anonmap-vm: --native with a runner --label*" "$VM" --native -- --quick --label mine
+  expect_rc 0 '*--native*kernels.md*' "$VM" --help
   # One line on stderr for every usage error.
   local out
   out=$("$VM" --cpus 0 2>&1 >/dev/null)
@@ -138,7 +123,7 @@ dmcrypt_test() {
   started=$SECONDS
   "$VM" "${KERNEL_ARGS[@]}" --accel "${ANONMAP_VM_TEST_ACCEL:-auto}" --kvm-probe 15 \
     --timeout "${ANONMAP_VM_TEST_TIMEOUT:-600}" --build-dir "$BUILD" --results "$RESULTS" --fixtures btrfs-dmcrypt \
-    -- --quick --fixtures --strategies= --filter 'dense_touch/write/MiB:4/' --repetitions 1 --no-report --label vmtest \
+    --native -- --quick --fixtures --strategies memfd --filter 'dense_touch/write/MiB:4/' --repetitions 1 \
     >"$log" 2>&1
   rc=$?
   printf '     (the guest run took %ss: %s)\n' "$((SECONDS - started))" "$(grep -o 'done in .*' "$log" || tail -n1 "$log")"
@@ -148,9 +133,9 @@ dmcrypt_test() {
   else
     pass "anonmap-vm with btrfs-dmcrypt exited 0"
   fi
-  local files=("$RESULTS"/*/*-vmtest/disk@btrfs-dmcrypt.json)
+  local files=("$RESULTS"/*/*-vm-"$release"-*/disk@btrfs-dmcrypt.json)
   if [[ ${#files[@]} != 1 ]]; then
-    fail "one disk@btrfs-dmcrypt.json in $RESULTS/*/*-vmtest/, found ${#files[@]}: $(find "$RESULTS" -type f | head)"
+    fail "one disk@btrfs-dmcrypt.json in $RESULTS/*/*-vm-$release-*/, found ${#files[@]}: $(find "$RESULTS" -type f | head)"
   else
     local verdict
     verdict=$(python3 - "${files[0]}" "$release" <<'EOF'
@@ -176,8 +161,26 @@ print("; ".join(problems) if problems else f"ok block_stack={c['block_stack']} v
 EOF
 )
     if [[ $verdict == ok* ]]; then pass "btrfs-dmcrypt JSON: ${verdict#ok }"; else fail "btrfs-dmcrypt JSON: $verdict"; fi
+    kernels_report_test "$(dirname -- "${files[0]}")" "$release"
   fi
   check_no_leftovers "after the btrfs-dmcrypt run" "$log"
+}
+
+# --native: a run here beside the guest's, and the kernels report in the guest's run directory.
+kernels_report_test() {  # GUEST_RUN_DIR RELEASE
+  local guest=$1 release=$2 native report=$1/kernels.md
+  native=("$RESULTS"/*/*-native-"$(uname -r)")
+  if [[ ${#native[@]} == 1 && -f ${native[0]}/memfd.json && ! -e ${native[0]}/disk@btrfs-dmcrypt.json ]]; then
+    pass "--native: memfd ran here too (and btrfs-dmcrypt did not: no device-mapper in this kernel)"
+  else
+    fail "--native: one native run with memfd.json only in $RESULTS, found: $(find "$RESULTS" -name '*.json' | tr '\n' ' ')"
+  fi
+  if [[ -f $guest/report.md && -f $report ]] && grep -q "\`$(uname -r)@" "$report" && grep -q "\`$release@" "$report" &&
+    grep -q '^| disk@btrfs-dmcrypt | `dense_touch/write/MiB:4/' "$report" && grep -q '^| memfd | `dense_touch' "$report"; then
+    pass "report.md (made here) and kernels.md: both kernels as columns, memfd and disk@btrfs-dmcrypt as rows"
+  else
+    fail "report.md and kernels.md in $guest with both kernels and both configurations: $(ls "$guest"; head -c 600 "$report" 2>&1)"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------------------------
