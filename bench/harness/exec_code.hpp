@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include <benchmark/benchmark.h>
@@ -88,6 +89,29 @@ inline ExecCall map_and_call(int fd, int flags) {
   const double mapped_at = clock.seconds();
   const std::uint32_t returned = call_code(view.data());
   return {std::move(view), mapped_at, clock.seconds() - mapped_at, returned};
+}
+
+// The part of an iteration that exec/dual_view and exec/private share: a new one-page backing with the code
+// (returning `value`) written through its RW view, then map_and_call with `flags`, timed as the iteration.
+// Returns nothing after skipping the benchmark: no room, or "exec denied: EPERM (...)" when the kernel refuses
+// the executable view.
+struct ExecIteration {
+  MappedBacking mapped;
+  ExecCall call;
+};
+inline std::optional<ExecIteration> write_map_and_call(benchmark::State& state, std::uint32_t value, int flags) {
+  auto mapped = new_mapped_backing(state, page_size(), 1);
+  if (!mapped) return std::nullopt;
+  write_return_code(mapped->view.data(), value);
+  try {
+    ExecCall call = map_and_call(mapped->backing.fd(), flags);
+    state.SetIterationTime(call.map_seconds + call.call_seconds);
+    return ExecIteration{std::move(*mapped), std::move(call)};
+  } catch (const Error& error) {
+    const char* how = flags == MAP_PRIVATE ? "MAP_PRIVATE" : "MAP_SHARED";
+    state.SkipWithError(exec_denied(error.code(), std::string("mmap PROT_READ|PROT_EXEC, ") + how).c_str());
+    return std::nullopt;
+  }
 }
 
 // Sums of the ExecCall times over iterations, reported as exec_allowed, map_rx_us and first_call_us.

@@ -6,8 +6,6 @@
 // written through the RW view and called again: the views must agree, or the benchmark fails.
 #include <fmt/format.h>
 
-#include <optional>
-
 #include "exec_code.hpp"
 #include "harness.hpp"
 
@@ -20,28 +18,20 @@ void exec_dual_view(benchmark::State& state) {
   }
   ExecTimes times;
   for (auto _ : state) {
-    auto mapped = new_mapped_backing(state, page_size(), 1);
-    if (!mapped) break;
     const std::uint32_t value = code_value(times.iterations);
-    write_return_code(mapped->view.data(), value);
-    std::optional<ExecCall> call;
-    try {
-      call = map_and_call(mapped->backing.fd(), MAP_SHARED);
-    } catch (const Error& error) {
-      state.SkipWithError(exec_denied(error.code(), "mmap PROT_READ|PROT_EXEC, MAP_SHARED").c_str());
-      break;
-    }
-    state.SetIterationTime(call->map_seconds + call->call_seconds);
-    write_return_code(mapped->view.data(), ~value);
-    const std::uint32_t rewritten = call_code(call->view.data());
-    if (call->returned != value || rewritten != ~value) {
+    auto iteration = write_map_and_call(state, value, MAP_SHARED);
+    if (!iteration) break;
+    const ExecCall& call = iteration->call;
+    write_return_code(iteration->mapped.view.data(), ~value);
+    const std::uint32_t rewritten = call_code(call.view.data());
+    if (call.returned != value || rewritten != ~value) {
       state.SkipWithError(fmt::format("exec: the RX view returned {:#x} and {:#x}, expected {:#x} and {:#x}: the "
                                       "views of one fd disagree",
-                                      call->returned, rewritten, value, ~value)
+                                      call.returned, rewritten, value, ~value)
                               .c_str());
       break;
     }
-    times.add(*call);
+    times.add(call);
   }
   times.report(state);
 }

@@ -5,8 +5,6 @@
 // it unspecified); the counter private_sees_file_writes records what this kernel did.
 #include <fmt/format.h>
 
-#include <optional>
-
 #include "exec_code.hpp"
 #include "harness.hpp"
 
@@ -20,27 +18,19 @@ void exec_private(benchmark::State& state) {
   ExecTimes times;
   std::uint64_t saw_file_writes = 0;
   for (auto _ : state) {
-    auto mapped = new_mapped_backing(state, page_size(), 1);
-    if (!mapped) break;
     const std::uint32_t value = code_value(times.iterations);
-    write_return_code(mapped->view.data(), value);
-    std::optional<ExecCall> call;
-    try {
-      call = map_and_call(mapped->backing.fd(), MAP_PRIVATE);
-    } catch (const Error& error) {
-      state.SkipWithError(exec_denied(error.code(), "mmap PROT_READ|PROT_EXEC, MAP_PRIVATE").c_str());
-      break;
-    }
-    state.SetIterationTime(call->map_seconds + call->call_seconds);
-    if (call->returned != value) {
+    auto iteration = write_map_and_call(state, value, MAP_PRIVATE);
+    if (!iteration) break;
+    const ExecCall& call = iteration->call;
+    if (call.returned != value) {
       state.SkipWithError(
-          fmt::format("exec: the private RX view returned {:#x}, expected {:#x}", call->returned, value).c_str());
+          fmt::format("exec: the private RX view returned {:#x}, expected {:#x}", call.returned, value).c_str());
       break;
     }
     // A private view not yet written to still shares the file's pages, so it sees later writes to them.
-    write_return_code(mapped->view.data(), ~value);
-    if (call_code(call->view.data()) == ~value) ++saw_file_writes;
-    times.add(*call);
+    write_return_code(iteration->mapped.view.data(), ~value);
+    if (call_code(call.view.data()) == ~value) ++saw_file_writes;
+    times.add(call);
   }
   times.report(state);
   if (times.iterations > 0)

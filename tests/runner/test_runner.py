@@ -3,6 +3,7 @@ failing binary and an interrupted run. Usage: python3 test_runner.py REPO BUILD_
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import unittest
 
 REPO, BUILD_DIR = sys.argv[1], sys.argv[2]
 RUNNER = os.path.join(REPO, "scripts", "anonmap-run")
-TINY = "dense_touch/write/MiB:4/"
+TINY = "dense_touch/write/MiB:4/|fidelity/write/MiB:64/stride:16/"
 
 
 def run(*args, **kwargs):
@@ -45,13 +46,10 @@ class RealRun(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.results = tempfile.mkdtemp(prefix="anonmap-test-results-")
+        cls.addClassCleanup(shutil.rmtree, cls.results, ignore_errors=True)  # also when setUpClass fails
         cls.done = run("--no-build", "--build-dir", BUILD_DIR, "--results", cls.results, "--filter", TINY,
                        "--repetitions", "3", "--min-time", "0.01", cwd=cls.results)
         cls.run_dir = only_run_dir(cls.results)
-
-    @classmethod
-    def tearDownClass(cls):
-        subprocess.run(["rm", "-rf", cls.results])
 
     def test_exit_code_and_report(self):
         self.assertEqual(self.done.returncode, 0, self.done.stderr)
@@ -59,12 +57,20 @@ class RealRun(unittest.TestCase):
         for name in ("memfd.json", "tmpfs@dev-shm.json", "run.json", "report.md", "report.txt"):
             self.assertTrue(os.path.exists(os.path.join(self.run_dir, name)), name)
 
+    def test_report_shows_the_harness_against_the_bare_loop(self):
+        report = open(os.path.join(self.run_dir, "report.md")).read()
+        fidelity = report[report.index("## Fidelity"):]
+        for counter in ("harness_over_bare", "harness_ns_per_page", "bare_ns_per_page"):
+            self.assertIn(f"#### `{counter}`", fidelity)
+        self.assertIn("fidelity/write/MiB:64/stride:16", fidelity)
+
     def test_rounds_become_repetitions_with_aggregates(self):
         result = json.load(open(os.path.join(self.run_dir, "memfd.json")))
-        iterations = [b for b in result["benchmarks"] if b["run_type"] == "iteration"]
+        dense = [b for b in result["benchmarks"] if b["name"].startswith("dense_touch/")]
+        iterations = [b for b in dense if b["run_type"] == "iteration"]
         self.assertEqual([b["repetition_index"] for b in iterations], [0, 1, 2])
         self.assertTrue(all(b["repetitions"] == 3 for b in iterations))
-        medians = [b for b in result["benchmarks"] if b.get("aggregate_name") == "median"]
+        medians = [b for b in dense if b.get("aggregate_name") == "median"]
         self.assertEqual(len(medians), 1)
         self.assertAlmostEqual(medians[0]["real_time"], sorted(b["real_time"] for b in iterations)[1])
         self.assertEqual(result["context"]["anonmap_config"], "memfd")
@@ -95,6 +101,65 @@ class RealRun(unittest.TestCase):
         self.assertIn("dense_touch/write/MiB:4/manual_time_pvalue", done.stdout)
         self.assertIn("Repetitions: 3 vs 3", done.stdout)
         self.assertIn("dense_touch/write/MiB:4/manual_time_median", done.stdout)
+
+
+KERNELS = os.path.join(REPO, "scripts", "anonmap-kernels")
+
+
+def kernels(*args):
+    return subprocess.run([sys.executable, KERNELS, "--build-dir", BUILD_DIR, *args], capture_output=True, text=True)
+
+
+class KernelsReport(unittest.TestCase):
+    """scripts/anonmap-kernels on a real tiny run and a copy of it dressed as a guest's (another kernel, TCG),
+    which also has a configuration the native run lacks (btrfs on dm-crypt)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.results = tempfile.mkdtemp(prefix="anonmap-test-kernels-")
+        cls.addClassCleanup(shutil.rmtree, cls.results, ignore_errors=True)  # also when setUpClass fails
+        done = run("--no-build", "--build-dir", BUILD_DIR, "--results", cls.results, "--filter", TINY,
+                   "--strategies", "memfd", "--repetitions", "5", "--min-time", "0.01", "--no-report", "--label", "native")
+        assert done.returncode == 0, done.stderr
+        cls.native = only_run_dir(cls.results)
+        cls.guest = os.path.join(cls.results, "guest")
+        os.makedirs(cls.guest)
+        result = json.load(open(os.path.join(cls.native, "memfd.json")))
+        result["context"].update(kernel="6.1.0-test", virt="tcg", anonmap_vm="qemu-tcg")
+        with open(os.path.join(cls.guest, "memfd.json"), "w") as out:
+            json.dump(result, out)
+        result["context"].update(anonmap_config="disk@btrfs-dmcrypt", block_stack="loop>dm-crypt(aes-xts-plain64)")
+        with open(os.path.join(cls.guest, "disk@btrfs-dmcrypt.json"), "w") as out:
+            json.dump(result, out)
+        native_context = json.load(open(os.path.join(cls.native, "memfd.json")))["context"]
+        cls.native_column = f"{native_context['kernel']}@{native_context['virt']}"
+        cls.done = kernels(cls.native, cls.guest)
+
+    def test_one_column_per_kernel_and_configurations_as_rows(self):
+        self.assertEqual(self.done.returncode, 0, self.done.stderr)
+        report = open(os.path.join(self.guest, "kernels.md")).read()
+        self.assertTrue(os.path.exists(os.path.join(self.guest, "kernels.txt")))
+        self.assertIn(f"`{self.native_column}` (base)", report)
+        self.assertIn("`6.1.0-test@tcg`", report)
+        self.assertIn("| memfd | `dense_touch/write/MiB:4/", report)
+        self.assertIn("| disk@btrfs-dmcrypt | `dense_touch/write/MiB:4/", report)  # the guest's only column
+
+    def test_tcg_times_are_not_compared_and_counts_are(self):
+        report = open(os.path.join(self.guest, "kernels.md")).read()
+        times = report.split("#### `real_time`")[1].split("####")[0]
+        faults = report.split("#### `minflt_per_page`")[1].split("####")[0]
+        memfd_time_row = next(line for line in times.splitlines() if line.startswith("| memfd |"))
+        memfd_fault_row = next(line for line in faults.splitlines() if line.startswith("| memfd |"))
+        self.assertIn("n/c", memfd_time_row)
+        self.assertNotIn("n/c", memfd_fault_row)
+        self.assertIn("QEMU's emulation", report)
+
+    def test_bad_input_exits_2_with_one_line(self):
+        for args in ([self.native], [self.native, self.native], [self.native, "/nonexistent-anonmap-run"],
+                     [self.native, self.guest, "--output", "/nonexistent-anonmap-dir"], [self.results]):
+            done = kernels(*args)
+            self.assertEqual(done.returncode, 2, (args, done.stderr))
+            self.assertEqual(len(done.stderr.strip().splitlines()), 1, (args, done.stderr))
 
 
 class WineserverMode(unittest.TestCase):
@@ -134,10 +199,8 @@ class BadInput(unittest.TestCase):
 class StoppedRuns(unittest.TestCase):
     def setUp(self):
         self.work = tempfile.mkdtemp(prefix="anonmap-test-runner-")
+        self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)
         self.results = os.path.join(self.work, "results")
-
-    def tearDown(self):
-        subprocess.run(["rm", "-rf", self.work])
 
     def test_failing_binary_stops_and_keeps_what_finished(self):
         build = fake_build_dir(os.path.join(self.work, "build"), "echo 'memfd: broken on purpose' >&2; exit 3\n")
