@@ -2,7 +2,8 @@
 # guest-run.sh: PID 1 of the anonmap-vm guest. The initramfs made by vm/anonmap-vm mounts this machine's / read-only
 # over virtio-9p and switches to it with this script, which then:
 #   - mounts what a read-only / needs writable: /run, /tmp, /dev/shm (tmpfs), cgroup2, the scratch disk (ext4,
-#     /dev/vda) at /var/tmp, and the results share (9p tag anonmapout) at /run/anonmap-vm/out;
+#     /dev/vda) at /var/tmp, and the results share (9p tag anonmapout) at /run/anonmap-vm/out; a checkout (or
+#     build directory) under one of those is bound back from the host's / so that the guest finds it;
 #   - makes the guest kernel's modules the ones modprobe finds (/lib/modules/<release>) and loads loop, ext4,
 #     btrfs, xfs, dm-crypt and friends;
 #   - runs the job anonmap-vm wrote to the share (job.sh): scripts/anonmap-fixtures up, scripts/anonmap-run,
@@ -15,6 +16,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LANG=C.UTF-8
 
 OUT=/run/anonmap-vm/out
+HOST_ROOT=/run/anonmap-vm/host
 FIXTURES_ROOT=/var/tmp/anonmap-fixtures
 
 say() { printf 'anonmap-vm(guest): %s\n' "$*"; }
@@ -47,7 +49,10 @@ uptime_s() { awk '{ print $1 }' /proc/uptime; }
 
 setup_mounts() {
   mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail "cannot mount /run"
-  mkdir -p "$OUT" /run/lock /run/cryptsetup
+  mkdir -p "$OUT" "$HOST_ROOT" /run/lock /run/cryptsetup
+  # The host's / once more, without the mounts made here: the way to a checkout in the host's /tmp (say) once
+  # the guest's own /tmp covers it.
+  mount --bind / "$HOST_ROOT" || fail "cannot bind the host's / at $HOST_ROOT"
   mkfifo /run/anonmap-vm/wait
   mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 anonmapout "$OUT" ||
     fail "cannot mount the results share (9p tag anonmapout)"
@@ -70,6 +75,21 @@ setup_mounts() {
   # Every SysRq function, so that QEMU's monitor can ask a hung guest what it is doing ('sendkey alt-sysrq-w',
   # see anonmap-vm --keep); Debian's default mask leaves out the task and CPU dumps.
   echo 1 >/proc/sys/kernel/sysrq
+}
+
+# show_host_paths DIR...: the checkout, the binaries and the guest kernel's modules where the host has them,
+# also when they are under one of the DIRs, on which the guest has mounted its own file system: a bind from the
+# host's /.
+show_host_paths() {
+  local path covered
+  for path in "$ANONMAP_VM_REPO" "$ANONMAP_VM_BUILD_DIR" "$ANONMAP_VM_MODULES"; do
+    for covered in "$@"; do
+      [[ $path == "$covered"/* ]] || continue
+      if ! mkdir -p "$path" || ! mount --bind "$HOST_ROOT$path" "$path"; then
+        fail "cannot show the host's $path in the guest"
+      fi
+    done
+  done
 }
 
 # The guest kernel's modules where modprobe (and the kernel's request_module) looks for them.
@@ -132,8 +152,10 @@ run_job() {
 }
 
 setup_mounts
+show_host_paths /run /tmp /dev/shm
 setup_modules
 setup_scratch
+show_host_paths /var/tmp
 say "kernel $(uname -r) up in $(uptime_s)s under ${ANONMAP_VM_ACCEL}; $(nproc) CPUs, $(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
 
 # Through a pipe: the runner draws its progress in place only on a terminal, and /dev/console is one.

@@ -82,8 +82,12 @@ check_no_leftovers() {  # WHAT LOG
 # The guest
 
 KERNEL_ARGS=()
-RESULTS='' LOGS=''
-cleanup() { [[ -n $RESULTS ]] && rm -rf -- "$RESULTS"; [[ -n $LOGS ]] && rm -rf -- "$LOGS"; return 0; }
+RESULTS='' LOGS='' GUEST_BUILD=''
+cleanup() {
+  local dir
+  for dir in "$RESULTS" "$LOGS" "$GUEST_BUILD"; do [[ -n $dir ]] && rm -rf -- "$dir"; done
+  return 0
+}
 
 timeout_test() {
   local log=$LOGS/timeout.log rc
@@ -120,9 +124,16 @@ dmcrypt_test() {
     fail "anonmap-vm --show names the guest kernel's release: $("$VM" "${KERNEL_ARGS[@]}" --show --build-dir "$BUILD" 2>&1)"
     return
   fi
+  # The binaries from a copy in /tmp, where the guest mounts its own tmpfs: the guest must still find them
+  # (as it must a checkout cloned into /tmp).
+  local binary
+  for binary in bench/anonmap-bench-{memfd,tmpfs,disk} tools/facts/anonmap-facts tools/compare/anonmap-compare \
+    tools/fscrypt/anonmap-fscrypt-setup; do
+    install -D "$BUILD/$binary" "$GUEST_BUILD/$binary" || { fail "cannot copy $BUILD/$binary to $GUEST_BUILD"; return; }
+  done
   started=$SECONDS
   "$VM" "${KERNEL_ARGS[@]}" --accel "${ANONMAP_VM_TEST_ACCEL:-auto}" --kvm-probe 15 \
-    --timeout "${ANONMAP_VM_TEST_TIMEOUT:-600}" --build-dir "$BUILD" --results "$RESULTS" --fixtures btrfs-dmcrypt \
+    --timeout "${ANONMAP_VM_TEST_TIMEOUT:-600}" --build-dir "$GUEST_BUILD" --results "$RESULTS" --fixtures btrfs-dmcrypt \
     --native -- --quick --fixtures --strategies memfd --filter 'dense_touch/write/MiB:4/' --repetitions 1 \
     >"$log" 2>&1
   rc=$?
@@ -213,6 +224,7 @@ before=$(printf '%s\n' /var/tmp/anonmap-vm.* | sort)
 
 RESULTS=$(mktemp -d /tmp/anonmap-vm-test-results.XXXXXX)
 LOGS=$(mktemp -d /tmp/anonmap-vm-test-logs.XXXXXX)
+GUEST_BUILD=$(mktemp -d /tmp/anonmap-vm-test-build.XXXXXX)
 trap cleanup EXIT
 
 timeout_test
