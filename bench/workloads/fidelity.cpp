@@ -108,8 +108,9 @@ BENCHMARK(fidelity)
     ->ArgNames({"MiB", "stride"})
     ->Args({64, 1})
     ->Args({64, 16})
-    // Its own minimum, whatever the runner's --min-time: enough pairs (about 8 dense and 120 sparse at 64 MiB here) for
-    // a stable median ratio in every round, few enough that the quick matrix stays under two minutes.
+    // Its own minimum, whatever the runner's --min-time: enough pairs for a stable median ratio in every round
+    // (here about 12 dense and 260 sparse on shmem, 20 of each on ext4), few enough that the quick matrix stays
+    // under two minutes.
     ->MinTime(0.5)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

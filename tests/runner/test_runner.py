@@ -64,6 +64,26 @@ class RealRun(unittest.TestCase):
             self.assertIn(f"#### `{counter}`", fidelity)
         self.assertIn("fidelity/write/MiB:64/stride:16", fidelity)
 
+    def test_report_only_remakes_the_report_of_a_finished_run(self):
+        copy = os.path.join(self.results, "copy")
+        shutil.copytree(self.run_dir, copy)
+        os.remove(os.path.join(copy, "report.md"))
+        os.remove(os.path.join(copy, "report.txt"))
+        shutil.rmtree(os.path.join(copy, "plots"), ignore_errors=True)  # there where matplotlib is installed
+        done = run("--no-build", "--build-dir", BUILD_DIR, "--report-only", copy)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(sorted(os.listdir(copy)), sorted(os.listdir(self.run_dir)))  # nothing else was run
+        report = open(os.path.join(copy, "report.md")).read()
+        self.assertIn("| `dense_touch/write/MiB:4/manual_time` |", report)
+        self.assertIn("## Fidelity", report)
+
+    def test_report_only_of_a_directory_without_a_run_exits_2(self):
+        for directory in ("/nonexistent", self.results):
+            done = run("--no-build", "--build-dir", BUILD_DIR, "--report-only", directory)
+            self.assertEqual(done.returncode, 2, done.stderr)
+            self.assertEqual(len(done.stderr.strip().splitlines()), 1, done.stderr)
+            self.assertIn("--report-only", done.stderr)
+
     def test_rounds_become_repetitions_with_aggregates(self):
         result = json.load(open(os.path.join(self.run_dir, "memfd.json")))
         dense = [b for b in result["benchmarks"] if b["name"].startswith("dense_touch/")]
